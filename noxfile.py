@@ -1,0 +1,78 @@
+"""Every workflow of the project: ``python3 -m nox -l`` lists them.
+
+``python3 -m nox`` runs the default sessions (lint and every test);
+``python3 -m nox -s docs`` builds the site into ``docs/_build/html``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build"
+HTML = BUILD / "html"
+
+nox.needs_version = ">=2024.3.2"
+nox.options.default_venv_backend = "virtualenv"  # pip finds the local CPU build of torch
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests"]
+
+
+def _install(session: nox.Session, *extras: str) -> None:
+    """Install lrkit (editable) with the given extras, pinned by the constraints."""
+    target = f".[{','.join(extras)}]" if extras else "."
+    session.install("-c", str(CONSTRAINTS), "-e", target)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the library's test suite (pytest; pass arguments after --)."""
+    _install(session, "tests")
+    session.run("pytest", *session.posargs, env={"MPLBACKEND": "Agg"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and common mistakes with ruff."""
+    session.install("-c", str(CONSTRAINTS), "ruff")
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", "--diff", ".")
+
+
+@nox.session(venv_backend="none")
+def serve(session: nox.Session) -> None:
+    """Serve the built site on http://127.0.0.1:8000 (build it first with -s docs)."""
+    if not (HTML / "index.html").exists():
+        session.error(f"No site in {HTML}; build it with: python3 -m nox -s docs")
+    port = session.posargs[0] if session.posargs else "8000"
+    session.log(f"Serving {HTML} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    session.run("python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", str(HTML))
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Regenerate requirements/constraints.txt from a fresh resolution."""
+    session.install("torch==2.13.0")
+    session.install("-e", ".[tests,docs,lint]")
+    frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    lines = sorted(
+        line.replace("+cpu", "") for line in frozen.splitlines() if line and not line.startswith("lrkit")
+    )
+    header = CONSTRAINTS.read_text().split("\n\n", 1)[0] if CONSTRAINTS.exists() else ""
+    CONSTRAINTS.write_text(header.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+    session.log(f"Wrote {len(lines)} pins to {CONSTRAINTS}")
+
+
+def _clean_docs() -> None:
+    for path in (BUILD, DOCS / "auto_examples", DOCS / "gen_modules", DOCS / "api" / "generated"):
+        shutil.rmtree(path, ignore_errors=True)
+    (DOCS / "sg_execution_times.rst").unlink(missing_ok=True)
+
+
+os.environ.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
