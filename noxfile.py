@@ -52,7 +52,9 @@ def serve(session: nox.Session) -> None:
         session.error(f"No site in {HTML}; build it with: python3 -m nox -s docs")
     port = session.posargs[0] if session.posargs else "8000"
     session.log(f"Serving {HTML} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    session.run("python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", str(HTML))
+    session.run(
+        "python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", str(HTML)
+    )
 
 
 @nox.session
@@ -62,7 +64,9 @@ def lock(session: nox.Session) -> None:
     session.install("-e", ".[tests,docs,lint]")
     frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
     lines = sorted(
-        line.replace("+cpu", "") for line in frozen.splitlines() if line and not line.startswith("lrkit")
+        line.replace("+cpu", "")
+        for line in frozen.splitlines()
+        if line and not line.startswith("lrkit")
     )
     header = CONSTRAINTS.read_text().split("\n\n", 1)[0] if CONSTRAINTS.exists() else ""
     CONSTRAINTS.write_text(header.rstrip("\n") + "\n" + "\n".join(lines) + "\n")

@@ -214,7 +214,9 @@ def get_objective(loss: object) -> Objective:
         return loss
     if isinstance(loss, str):
         if loss not in OBJECTIVES:
-            raise ValueError(f"loss must be one of {sorted(OBJECTIVES)} or a callable; got {loss!r}")
+            raise ValueError(
+                f"loss must be one of {sorted(OBJECTIVES)} or a callable; got {loss!r}"
+            )
         return OBJECTIVES[loss]
     if callable(loss):
         name = getattr(loss, "__name__", type(loss).__name__)

@@ -46,9 +46,7 @@ def as_tensor(
         except ValueError as err:  # ragged nested lists
             raise ValueError(f"{name} must be rectangular; got {value!r:.60}") from err
         if array.dtype == object or array.dtype.kind in "USV":
-            raise TypeError(
-                f"{name} must hold numbers; got an array of dtype {array.dtype}"
-            )
+            raise TypeError(f"{name} must hold numbers; got an array of dtype {array.dtype}")
         tensor = torch.from_numpy(np.ascontiguousarray(array))
     else:
         raise TypeError(
@@ -67,8 +65,7 @@ def check_finite(tensor: torch.Tensor, name: str) -> None:
     if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
         n_bad = int((~torch.isfinite(tensor)).sum())
         raise ValueError(
-            f"{name} must be finite; got {n_bad} NaN or infinite value(s) "
-            f"in a {_describe(tensor)}"
+            f"{name} must be finite; got {n_bad} NaN or infinite value(s) in a {_describe(tensor)}"
         )
 
 
@@ -91,14 +88,14 @@ def check_features(
     if n_samples == 0:
         raise ValueError(f"{name} must have at least one sample; got shape {tuple(tensor.shape)}")
     if n_features == 0:
-        raise ValueError(
-            f"{name} must have at least one feature; got shape {tuple(tensor.shape)}"
-        )
+        raise ValueError(f"{name} must have at least one feature; got shape {tuple(tensor.shape)}")
     if tensor.dtype == torch.bool or not (
         tensor.is_floating_point() or tensor.dtype in _INTEGER_DTYPES
     ):
         raise TypeError(f"{name} must hold real numbers; got dtype {tensor.dtype}")
-    tensor = tensor.to(dtype=dtype or (tensor.dtype if tensor.is_floating_point() else torch.get_default_dtype()))
+    tensor = tensor.to(
+        dtype=dtype or (tensor.dtype if tensor.is_floating_point() else torch.get_default_dtype())
+    )
     check_finite(tensor, name)
     return tensor
 
@@ -106,7 +103,9 @@ def check_features(
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
 
-def check_same_length(X: torch.Tensor, y: torch.Tensor, x_name: str = "X", y_name: str = "y") -> None:
+def check_same_length(
+    X: torch.Tensor, y: torch.Tensor, x_name: str = "X", y_name: str = "y"
+) -> None:
     """Raise unless ``X`` and ``y`` have the same number of samples."""
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
         raise ValueError(
@@ -184,7 +183,10 @@ def check_reduction(reduction: object) -> str:
 
 
 def check_same_shape(
-    input: torch.Tensor, target: torch.Tensor, input_name: str = "input", target_name: str = "target"
+    input: torch.Tensor,
+    target: torch.Tensor,
+    input_name: str = "input",
+    target_name: str = "target",
 ) -> None:
     """Raise with torch's wording unless two tensors have the same shape."""
     if input.shape != target.shape:

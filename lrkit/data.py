@@ -70,7 +70,9 @@ def _finish(*tensors: torch.Tensor, device, dtype: torch.dtype) -> tuple[torch.T
     """Cast float tensors to ``dtype``, move everything to ``device``."""
     device = resolve_device(device)
     dtype = _check_dtype(dtype)
-    return tuple(t.to(device=device, dtype=dtype if t.is_floating_point() else t.dtype) for t in tensors)
+    return tuple(
+        t.to(device=device, dtype=dtype if t.is_floating_point() else t.dtype) for t in tensors
+    )
 
 
 def step_data(
@@ -123,7 +125,9 @@ def step_data(
     return _finish(x, y, device=device, dtype=dtype)
 
 
-def students(*, device=None, dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+def students(
+    *, device=None, dtype: torch.dtype = torch.float32
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Six students: hours of lecture and of lab, and whether they passed.
 
     The toy data set of the logistic-regression lecture: the first three
@@ -148,7 +152,9 @@ def students(*, device=None, dtype: torch.dtype = torch.float32) -> tuple[torch.
     return _finish(X, y, device=device, dtype=dtype)
 
 
-def cross_entropy_example(*, device=None, dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+def cross_entropy_example(
+    *, device=None, dtype: torch.dtype = torch.float32
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The lecture's worked cross-entropy example: five samples, two classes.
 
     The logits an untrained two-output network gave for one mini-batch of
@@ -264,7 +270,10 @@ def generative_example(
     generator = _generator(seed)
     parts, labels = [], []
     for label, count, mean, cov in zip(
-        (1.0, 0.0), LECTURE_GAUSSIANS["counts"], LECTURE_GAUSSIANS["means"], LECTURE_GAUSSIANS["covariances"],
+        (1.0, 0.0),
+        LECTURE_GAUSSIANS["counts"],
+        LECTURE_GAUSSIANS["means"],
+        LECTURE_GAUSSIANS["covariances"],
         strict=True,
     ):
         chol = torch.linalg.cholesky(torch.tensor(cov, dtype=torch.float64))
@@ -338,9 +347,14 @@ def bands(
     generator = _generator(seed)
     x = -10.0 + torch.arange(n_points, dtype=torch.float64) * (20.0 / n_points)  # (n_points,)
     x1 = (x + 10.0) / 20.0
-    lo, hi = _cubic(torch.tensor(-10.0, dtype=torch.float64)), _cubic(torch.tensor(10.0, dtype=torch.float64))
+    lo, hi = (
+        _cubic(torch.tensor(-10.0, dtype=torch.float64)),
+        _cubic(torch.tensor(10.0, dtype=torch.float64)),
+    )
     curve = (_cubic(x) - lo) / (hi - lo)  # (n_points,)
-    u = low + (high - low) * torch.rand(n_points, n_classes, generator=generator, dtype=torch.float64)
+    u = low + (high - low) * torch.rand(
+        n_points, n_classes, generator=generator, dtype=torch.float64
+    )
     mid = (low + high) / 2
     k = torch.arange(n_classes, dtype=torch.float64)
     centre = mid * (n_classes - 1 - 2 * k)  # (n_classes,): +0.1, -0.1 for two classes
@@ -455,9 +469,9 @@ def polynomial_batch(
     device=None,
     dtype: torch.dtype = torch.float32,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """One batch of the lab's regression problem: random x, exact targets.
+    r"""One batch of the lab's regression problem: random x, exact targets.
 
-    :math:`x \\sim \\mathcal{N}(0, 1)`, features from
+    :math:`x \sim \mathcal{N}(0, 1)`, features from
     :func:`polynomial_features` and targets ``features @ weight + bias``.
     Like the lab, the draw uses torch's global generator unless one is given.
 
@@ -540,8 +554,14 @@ def breast_cancer(
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real) or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction strictly between 0 and 1; got {test_size!r}")
+    if (
+        isinstance(test_size, bool)
+        or not isinstance(test_size, numbers.Real)
+        or not 0 < test_size < 1
+    ):
+        raise ValueError(
+            f"test_size must be a fraction strictly between 0 and 1; got {test_size!r}"
+        )
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=_check_seed(seed), stratify=y
@@ -550,5 +570,7 @@ def breast_cancer(
         scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     tensors = [torch.from_numpy(np.asarray(a, dtype=np.float64)) for a in (X_train, X_test)]
-    tensors += [torch.from_numpy(np.asarray(a, dtype=np.float64)).reshape(-1, 1) for a in (y_train, y_test)]
+    tensors += [
+        torch.from_numpy(np.asarray(a, dtype=np.float64)).reshape(-1, 1) for a in (y_train, y_test)
+    ]
     return _finish(*tensors, device=device, dtype=dtype)

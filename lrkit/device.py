@@ -25,7 +25,9 @@ def _mps_available() -> bool:
     return bool(backend is not None and backend.is_available())
 
 
-def resolve_device(device: str | torch.device | None = None, *, name: str = "device") -> torch.device:
+def resolve_device(
+    device: str | torch.device | None = None, *, name: str = "device"
+) -> torch.device:
     """Turn a device argument into an available :class:`torch.device`.
 
     Parameters
@@ -62,8 +64,7 @@ def resolve_device(device: str | torch.device | None = None, *, name: str = "dev
         parsed = device
     else:
         raise TypeError(
-            f"{name} must be a str or torch.device such as {_VALID}; "
-            f"got {type(device).__name__}"
+            f"{name} must be a str or torch.device such as {_VALID}; got {type(device).__name__}"
         )
     if parsed.type == "cuda":
         if not torch.cuda.is_available():

@@ -134,7 +134,9 @@ def _check_model(model: object) -> nn.Module:
     return model
 
 
-def _make_optimizer(optimizer: object, lr: object, params: list[torch.nn.Parameter]) -> torch.optim.Optimizer:
+def _make_optimizer(
+    optimizer: object, lr: object, params: list[torch.nn.Parameter]
+) -> torch.optim.Optimizer:
     if isinstance(optimizer, torch.optim.Optimizer):
         if lr is not None:
             raise ValueError(
@@ -185,7 +187,9 @@ def _progress_bar(total: int, enabled: bool, forced: bool, desc: str):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="epoch", delay=0.0 if forced else PROGRESS_DELAY, leave=False)
+    return tqdm(
+        total=total, desc=desc, unit="epoch", delay=0.0 if forced else PROGRESS_DELAY, leave=False
+    )
 
 
 def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -203,7 +207,9 @@ def _prepare(model, X, y, loss, device, name_x="X", name_y="y"):
             f"{in_features} features as input"
         )
     objective = get_objective(loss)
-    target, labels = objective.prepare(y, _n_outputs(model, X), dtype=param.dtype, device=device, name=name_y)
+    target, labels = objective.prepare(
+        y, _n_outputs(model, X), dtype=param.dtype, device=device, name=name_y
+    )
     check_same_length(X, target, name_x, name_y)
     return X, target, labels, objective
 
@@ -337,7 +343,9 @@ def train(
     params = [p for p in model.parameters() if p.requires_grad]
     opt = _make_optimizer(optimizer, lr, params)
 
-    history = History(params=[_snapshot(model)] if record_params else None, seed=seed if shuffle else None)
+    history = History(
+        params=[_snapshot(model)] if record_params else None, seed=seed if shuffle else None
+    )
     enabled = _progress_enabled(progress)
     bar = _progress_bar(epochs, enabled, progress is True, type(model).__name__)
     orders = _epoch_orders(n_samples, shuffle, seed)
@@ -348,7 +356,11 @@ def train(
             batch_losses: list[torch.Tensor] = []
             correct = torch.zeros((), dtype=torch.int64, device=device)
             for start in range(0, n_samples, batch_size):
-                idx = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+                idx = (
+                    slice(start, start + batch_size)
+                    if order is None
+                    else order[start : start + batch_size]
+                )
                 outputs = model(X[idx])
                 value = objective.loss(outputs, target[idx])
                 opt.zero_grad(set_to_none=True)
