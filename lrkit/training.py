@@ -154,11 +154,12 @@ def _make_optimizer(
 
 
 def _epoch_orders(n_samples: int, shuffle: bool, seed: int | None) -> Iterator[torch.Tensor | None]:
-    """Sample orders, epoch after epoch, as ``DataLoader(shuffle=...)`` draws them.
+    """Sample orders, epoch after epoch, as ``DataLoader(shuffle=True)`` draws them.
 
-    A DataLoader with ``generator=torch.Generator().manual_seed(seed)`` draws,
-    at the start of every epoch, one int64 (its workers' base seed) and then
-    a permutation; doing the same gives the very same batches.
+    Every epoch, a DataLoader with ``generator=torch.Generator().manual_seed(seed)``
+    draws one int64 from the generator (its workers' base seed), then the
+    permutation it uses, then, when its sampler runs out, one more
+    permutation it throws away. Drawing the same gives the very same batches.
     """
     if not shuffle:
         while True:
@@ -167,7 +168,9 @@ def _epoch_orders(n_samples: int, shuffle: bool, seed: int | None) -> Iterator[t
     generator.manual_seed(seed)
     while True:
         torch.empty((), dtype=torch.int64).random_(generator=generator)
-        yield torch.randperm(n_samples, generator=generator)
+        order = torch.randperm(n_samples, generator=generator)
+        torch.randperm(n_samples, generator=generator)
+        yield order
 
 
 def _progress_enabled(progress: bool | None) -> bool:
