@@ -45,6 +45,45 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "--diff", ".")
 
 
+def _source_date_epoch(session: nox.Session) -> str:
+    """The time of the last commit, so that two builds of one commit agree."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = session.run("git", "log", "-1", "--format=%ct", external=True, silent=True)
+        return out.strip()
+    except Exception:  # not a git checkout
+        return "0"
+
+
+def _clean_docs() -> None:
+    """Remove every generated file so the next build executes every lesson."""
+    for path in (BUILD, DOCS / "auto_examples", DOCS / "gen_modules", DOCS / "api" / "generated"):
+        shutil.rmtree(path, ignore_errors=True)
+    (DOCS / "sg_execution_times.rst").unlink(missing_ok=True)
+
+
+def build_docs(session: nox.Session, *, clean: bool, out: Path = HTML) -> None:
+    """Build the site with warnings as errors; ``clean`` re-executes every lesson."""
+    if clean:
+        _clean_docs()
+    env = {"SOURCE_DATE_EPOCH": _source_date_epoch(session), "MPLBACKEND": "Agg"}
+    session.run(
+        "sphinx-build", "-W", "-n", "-b", "html", "-d", str(BUILD / "doctrees"),
+        str(DOCS), str(out), env=env,
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html from clean (-- --incremental to reuse lessons)."""
+    _install(session, "docs")
+    incremental = "--incremental" in session.posargs
+    build_docs(session, clean=not incremental)
+    session.log(f"Site built: {HTML / 'index.html'}")
+    session.log("Open that file in a browser, or serve it with: python3 -m nox -s serve")
+
+
 @nox.session(venv_backend="none")
 def serve(session: nox.Session) -> None:
     """Serve the built site on http://127.0.0.1:8000 (build it first with -s docs)."""
@@ -71,12 +110,6 @@ def lock(session: nox.Session) -> None:
     header = CONSTRAINTS.read_text().split("\n\n", 1)[0] if CONSTRAINTS.exists() else ""
     CONSTRAINTS.write_text(header.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
     session.log(f"Wrote {len(lines)} pins to {CONSTRAINTS}")
-
-
-def _clean_docs() -> None:
-    for path in (BUILD, DOCS / "auto_examples", DOCS / "gen_modules", DOCS / "api" / "generated"):
-        shutil.rmtree(path, ignore_errors=True)
-    (DOCS / "sg_execution_times.rst").unlink(missing_ok=True)
 
 
 os.environ.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
