@@ -26,11 +26,14 @@ import sys
 import time
 from pathlib import Path
 
+from sphinx.util import logging
+
 #: Global seed of torch, numpy and random before every lesson.
 SEED = 0
 RECORD_SUFFIX = ".run.json"
 
 _started: dict[str, float] = {}
+logger = logging.getLogger(__name__)
 
 
 def _lrkit_root() -> Path:
@@ -114,8 +117,7 @@ def _invalidate_stale_lessons(app) -> None:
                 reason = "lrkit changed: " + ", ".join(changed)
         if reason:
             checksum.unlink()
-            app.verbose(f"[lrkit] re-running {stem}: {reason}")  # noqa: G004
-            print(f"[lrkit] {stem} will run again because {reason}")
+            logger.info(f"[lrkit] {stem} runs again: {reason}")
 
 
 def _inject_run_box(app, docname: str, source: list[str]) -> None:

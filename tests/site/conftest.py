@@ -7,13 +7,15 @@ by ``LRKIT_SITE``); the ``site`` nox session builds it from clean first.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GALLERY = ROOT / "gallery"
-LESSONS = sorted(p.stem for p in GALLERY.glob("plot_*.py"))
+# The checks import their helpers (_site, _checks, ...) from this folder.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _site import DOCS, GALLERY, LESSONS  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def site() -> Path:
     """The root of the built site."""
-    path = Path(os.environ.get("LRKIT_SITE", ROOT / "docs" / "_build" / "html"))
+    path = Path(os.environ.get("LRKIT_SITE", DOCS / "_build" / "html"))
     if not (path / "index.html").exists():
         pytest.fail(
             f"No built site in {path}. Build it with `python3 -m nox -s docs`, or run "

@@ -1,0 +1,179 @@
+"""The built site has what each lesson promises: figures, numbers, downloads, links.
+
+The numbers are those the course material publishes (or that torch and
+scikit-learn compute): each must appear in the text of its lesson's page, so a
+lesson that stops printing it, or prints another value, fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import lrkit
+from _site import GALLERY, LESSONS
+
+# Each lesson's page must show these strings (in its prose or its printed output).
+LESSON_NUMBERS: dict[str, list[str]] = {}
+
+
+class _Page(HTMLParser):
+    """Collects text, images and links of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.links: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "img":
+            self.images.append(attrs)
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.full_text = re.sub(r"\s+", " ", " ".join(page.text))
+    return page
+
+
+def lesson_page(site: Path, lesson: str) -> Path:
+    return site / "auto_examples" / f"{lesson}.html"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_lesson_produced_its_figures(site, lesson):
+    page = parse(lesson_page(site, lesson))
+    figures = [img for img in page.images if f"sphx_glr_{lesson}_" in (img.get("src") or "")]
+    assert figures, f"{lesson} produced no figure"
+    for img in figures:
+        assert (lesson_page(site, lesson).parent / img["src"]).is_file(), img["src"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_lesson_offers_its_downloads(site, lesson):
+    page = parse(lesson_page(site, lesson))
+    targets = {Path(href).name: href for href in page.links if "_downloads/" in href}
+    for suffix in (".py", ".ipynb"):
+        name = lesson + suffix
+        assert name in targets, f"{lesson} page has no link to {name}"
+        assert (lesson_page(site, lesson).parent / targets[name]).is_file()
+
+
+def test_the_gallery_offers_every_lesson_zipped(site):
+    page = parse(site / "auto_examples" / "index.html")
+    zips = {Path(href).name for href in page.links if href.endswith(".zip")}
+    assert {"auto_examples_python.zip", "auto_examples_jupyter.zip"} <= zips
+    for lesson in LESSONS:
+        assert any(f"{lesson}.html" in href for href in page.links), f"index misses {lesson}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_lesson_states_how_it_was_run(site, lesson):
+    text = parse(lesson_page(site, lesson)).full_text
+    assert "How this page was run" in text
+    assert re.search(r"on (CPU|GPU|Apple GPU) .* with torch \d+\.\d+", text)
+    assert f"lrkit {lrkit.__version__}" in text
+    assert re.search(r"global seed \d+", text)
+    assert re.search(r"Wall time: \d+\.\d s", text)
+
+
+def test_execution_time_table_lists_every_lesson(site):
+    text = parse(site / "sg_execution_times.html").full_text
+    for lesson in LESSONS:
+        assert f"{lesson}.py" in text, f"{lesson} missing from the execution-time table"
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSON_NUMBERS))
+def test_published_numbers_appear_on_the_page(site, lesson):
+    text = parse(lesson_page(site, lesson)).full_text
+    missing = [number for number in LESSON_NUMBERS[lesson] if number not in text]
+    assert not missing, f"{lesson} page lacks {missing}"
+
+
+def test_every_lesson_has_its_numbers_listed():
+    assert set(LESSON_NUMBERS) == set(LESSONS), "list the numbers each lesson must show"
+
+
+# ------------------------------------------------------------------ API pages
+def _names_used_by(lesson: str) -> set[str]:
+    """Public lrkit names a lesson's code uses, by reading its source."""
+    tree = ast.parse((GALLERY / f"{lesson}.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            parts = []
+            inner = node
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id == "lrkit":
+                names.add(".".join(["lrkit", *reversed(parts)]))
+    return names
+
+
+def _canonical(name: str) -> str | None:
+    """The documented name behind ``lrkit.x.y``, or None if it is not a documented object."""
+    parts = name.split(".")
+    if len(parts) == 2 and parts[1] in lrkit._TOP_LEVEL:
+        return f"lrkit.{lrkit._TOP_LEVEL[parts[1]]}.{parts[1]}"
+    if len(parts) >= 3 and parts[1] in lrkit._SUBMODULES:
+        return ".".join(parts[:3])
+    return None
+
+
+def _usage() -> dict[str, set[str]]:
+    usage: dict[str, set[str]] = {}
+    for lesson in LESSONS:
+        for name in _names_used_by(lesson):
+            canonical = _canonical(name)
+            if canonical:
+                usage.setdefault(canonical, set()).add(lesson)
+    return usage
+
+
+def test_every_api_page_lists_the_lessons_that_use_it(site):
+    usage = _usage()
+    assert usage, "the lessons use no lrkit name?"
+    checked = 0
+    for name, users in sorted(usage.items()):
+        page_path = site / "api" / "generated" / f"{name}.html"
+        if not page_path.exists():
+            continue  # a name documented on its module page, not on its own
+        page = parse(page_path)
+        assert "Lessons using" in page.full_text, f"{name}: no lessons section"
+        linked = {Path(href.split("#")[0]).stem for href in page.links if "auto_examples/" in href}
+        missing = users - linked
+        assert not missing, f"API page of {name} does not list {sorted(missing)}"
+        checked += 1
+    assert checked >= 10, f"only {checked} API pages checked"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_lesson_links_the_api_it_uses(site, lesson):
+    page = parse(lesson_page(site, lesson))
+    linked = {Path(href.split("#")[0]).stem for href in page.links if "api/generated/" in href}
+    used = {_canonical(n) for n in _names_used_by(lesson)} - {None}
+    documented = {n for n in used if (site / "api" / "generated" / f"{n}.html").exists()}
+    assert documented, f"{lesson} uses no documented lrkit name"
+    missing = documented - linked
+    assert not missing, f"{lesson} does not link {sorted(missing)}"
