@@ -48,8 +48,11 @@ templates_path = ["_templates"]
 nitpicky = True
 nitpick_ignore_regex = [
     # Types named in numpydoc "Parameters" sections that are not objects.
-    ("py:class", r"(tensor-like|array-like|callable|optional|default=.*|of shape.*|\.\.\.|"
-                 r"pair of pairs of float|sequence of int|.*\{.*|.*\}.*|.* or None)"),
+    (
+        "py:class",
+        r"(tensor-like|array-like|callable|optional|default=.*|of shape.*|\.\.\.|"
+        r"pair of pairs of float|sequence of int|.*\{.*|.*\}.*|.* or None)",
+    ),
     # Other projects' objects: there is no network at build time to fetch their
     # inventories, so these stay unlinked (rendered as code).
     ("py:.*", r"(torch|np|numpy|matplotlib|mpl_toolkits|sklearn|scipy|tqdm)(\..*)?"),

@@ -71,7 +71,7 @@ def reset_lesson(gallery_conf, fname, when) -> None:
         import torch
 
         torch.manual_seed(SEED)
-        np.random.seed(SEED)
+        np.random.seed(SEED)  # noqa: NPY002 - the legacy global state is what readers use
         random.seed(SEED)
         _started[fname] = time.perf_counter()
         return
@@ -146,7 +146,12 @@ def _inject_run_box(app, docname: str, source: list[str]) -> None:
     # label, blank, title, underline -> insert after the underline
     for i in range(1, len(lines) - 1):
         underline = lines[i + 1]
-        if lines[i].strip() and underline and set(underline) <= set("=-~^\"'`#*+") and len(underline) >= len(lines[i].rstrip()):
+        if (
+            lines[i].strip()
+            and underline
+            and set(underline) <= set("=-~^\"'`#*+")
+            and len(underline) >= len(lines[i].rstrip())
+        ):
             offset = start + len("\n".join(lines[: i + 2]))
             source[0] = text[:offset] + "\n" + box + text[offset:]
             return
@@ -166,7 +171,9 @@ def _resolve_top_level(app, env, node, contnode):
     canonical = f"lrkit.{module}.{name}"
     domain = env.get_domain("py")
     for reftype in (node.get("reftype"), "obj"):
-        found = domain.resolve_xref(env, node.get("refdoc", ""), app.builder, reftype, canonical, node, contnode)
+        found = domain.resolve_xref(
+            env, node.get("refdoc", ""), app.builder, reftype, canonical, node, contnode
+        )
         if found is not None:
             return found
     return None
