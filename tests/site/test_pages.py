@@ -13,12 +13,68 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-import lrkit
 from _site import GALLERY, LESSONS
 
-# Each lesson's page must show these strings (in its prose or its printed output).
-LESSON_NUMBERS: dict[str, list[str]] = {}
+import lrkit
+
+# Each lesson's page must show these strings (in its prose or its printed output,
+# whitespace collapsed). Where a lesson prints its own value next to the published
+# one, the string holds both, so it only matches when they agree.
+LECTURE_COSTS = [  # the six students' cost log, seeds/001
+    (0, "0.693147"),
+    (100, "0.134722"),
+    (200, "0.080643"),
+    (300, "0.057900"),
+    (400, "0.045300"),
+    (500, "0.037261"),
+    (700, "0.027556"),
+    (800, "0.024394"),
+    (900, "0.021888"),
+    (1000, "0.019852"),
+]
+LESSON_NUMBERS: dict[str, list[str]] = {
+    "plot_01_sigmoid": [
+        "sigma(0) = 0.5000",
+        # Sheffield lab 6, question 1: which (w, b) is which curve
+        "w = 1, b = 5: sigma = 0.5 at x = -b/w = -5 -> left, the orange curve",
+        "w = 5, b = 5: sigma = 0.5 at x = -b/w = -1 -> middle, the green curve",
+        "w = 1, b = 0: sigma = 0.5 at x = -b/w = 0 -> right, the blue curve",
+        # the lab's 2-D boundary x2 = -0.5 x1, from the formula and read off the figure
+        "boundary from the formula: x2 = -0.50 x1 + 0.00",
+        "boundary as drawn: x2 = -0.50 x1 + 0.00",
+    ],
+    "plot_02_logistic_from_scratch": [
+        "cost by hand: 0.6931",
+        "lrkit.losses.binary_cross_entropy: 0.6931",
+        *(f"{epoch} {cost} {cost} 0.000000" for epoch, cost in LECTURE_COSTS),  # by hand
+        *(f"{epoch} {cost} {cost}" for epoch, cost in LECTURE_COSTS),  # lrkit.train
+        "600 0.031673 0.031672 0.000001",  # the lecture's last digit sits on a rounding edge
+        "epoch 600 in float64: 0.03167251",
+        "accuracy on the six students: 1.0",
+        "labels agree: False",  # the lecture's evaluation slide is from another data set
+    ],
+    "plot_03_cross_entropy_by_hand": [
+        # the slide's spreadsheet, computed next to the published column
+        "0.4741 0.74624 0.74624",
+        "0.4754 0.74361 0.74361",
+        "0.4741 0.74634 0.74634",
+        "0.5236 0.64701 0.64701",
+        "0.5221 0.64992 0.64992",
+        "mean loss by hand: 0.706624521 lecture: 0.706624521",
+        "lrkit.losses.cross_entropy: 0.7066",
+        "torch F.cross_entropy: 0.7066",
+        "lrkit.losses.entropy((0.75, 0.25), base=2) = 0.811 bits",
+        "slide's prediction sums to 107%",
+        "corrected: H(p, q) = 1.386 nats",
+        "cross-entropy after an extra softmax: 0.6996",
+        "-ln(e/(e+1)) = 0.3133",
+    ],
+    "plot_11_linear_regression": [
+        # Sheffield lab 6B prints W_target and b_target after torch.manual_seed(2020)
+        "target: y = +6.19 x^1 -4.80 x^2 +7.71 x^3 -2.04 x^4 +4.40",
+        "largest coefficient error: 0.0",  # the fit recovers every coefficient to < 0.1
+    ],
+}
 
 
 class _Page(HTMLParser):
