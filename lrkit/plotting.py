@@ -317,7 +317,9 @@ def _finish(
     else:
         ax.grid(False)
     if legend:
-        ax.legend(fontsize=FONT_SIZES["legend"], frameon=False)
+        # An explicit "best" keeps the automatic placement without the warning
+        # matplotlib gives when it chooses "best" by default on large data.
+        ax.legend(loc="best", fontsize=FONT_SIZES["legend"], frameon=False)
     return ax
 
 
