@@ -207,3 +207,12 @@ def as_sequence_of_ints(value: object, name: str) -> Sequence[int]:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral):
             raise TypeError(f"{name} must hold integers; got {item!r} in {out!r}")
     return out
+
+
+def check_fraction(value: object, name: str) -> float:
+    """Raise unless ``value`` is a real number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in [0, 1]; got {type(value).__name__}")
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1]; got {value!r}")
+    return float(value)

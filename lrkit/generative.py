@@ -22,7 +22,6 @@ the numbers are computed with torch on any device.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import torch
@@ -30,7 +29,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from lrkit._validation import check_choice
+from lrkit._estimator import compute_dtype, host_array, host_labels, to_numpy, to_torch
+from lrkit._validation import check_choice, check_fraction
 from lrkit.device import resolve_device
 
 __all__ = ["GaussianGenerativeClassifier"]
@@ -39,55 +39,8 @@ _COVARIANCES = ("shared", "full")
 
 
 # --------------------------------------------------------------------------
-# Helpers shared by the scikit-learn style estimators of lrkit
+# Covariances
 # --------------------------------------------------------------------------
-def _host_array(value: object) -> object:
-    """Hand a torch tensor (on any device) to scikit-learn's checks as numpy."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    return value
-
-
-def _host_labels(value: object) -> object:
-    """Like :func:`_host_array`, and flatten lrkit's ``(n_samples, 1)`` label tensors.
-
-    The binary data sets of :mod:`lrkit.data` return labels of shape
-    ``(n_samples, 1)``; they are accepted as they are. A numpy column vector
-    still gets scikit-learn's usual ``DataConversionWarning``.
-    """
-    if isinstance(value, torch.Tensor):
-        if value.ndim == 2 and value.shape[1] == 1:
-            value = value[:, 0]
-        return value.detach().cpu().numpy()
-    return value
-
-
-def _compute_dtype(device: torch.device) -> torch.dtype:
-    """float64 everywhere, except on Apple MPS, which has no float64."""
-    return torch.float32 if device.type == "mps" else torch.float64
-
-
-def _to_torch(array: np.ndarray, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
-    """A numpy array as a tensor, sharing memory when it can."""
-    if not array.flags.writeable:  # torch warns on read-only memory (memory maps)
-        array = np.array(array)
-    return torch.from_numpy(array).to(device=device, dtype=dtype)
-
-
-def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
-    """A tensor back to a float64 numpy array on the host."""
-    return tensor.detach().to(device="cpu", dtype=torch.float64).contiguous().numpy()
-
-
-def _check_fraction(value: object, name: str) -> float:
-    """Raise unless ``value`` is a real number in [0, 1]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in [0, 1]; got {type(value).__name__}")
-    if not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1]; got {value!r}")
-    return float(value)
-
-
 def _cholesky(matrix: torch.Tensor, what: str, magnitude: torch.Tensor | None = None):
     """Lower Cholesky factor of a covariance matrix, or a ValueError saying why not.
 
@@ -258,11 +211,11 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
             ``reg_param > 0``).
         """
         covariance = check_choice(self.covariance, "covariance", _COVARIANCES)
-        reg_param = _check_fraction(self.reg_param, "reg_param")
+        reg_param = check_fraction(self.reg_param, "reg_param")
         device = resolve_device(self.device)
-        dtype = _compute_dtype(device)
+        dtype = compute_dtype(device)
 
-        X, y = validate_data(self, _host_array(X), _host_labels(y), dtype=np.float64, order="C")
+        X, y = validate_data(self, host_array(X), host_labels(y), dtype=np.float64, order="C")
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
@@ -272,7 +225,7 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
             )
         n_classes, n_features = len(classes), X.shape[1]
 
-        X_t = _to_torch(X, device, dtype)  # (n, d)
+        X_t = to_torch(X, device, dtype)  # (n, d)
         index = torch.from_numpy(y_index.astype(np.int64)).to(device)  # (n,)
         counts = torch.bincount(index, minlength=n_classes).to(dtype)  # (K,)
         sums = torch.zeros(n_classes, n_features, dtype=dtype, device=device)
@@ -283,15 +236,15 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         for stale in ("covariance_", "covariances_"):  # from an earlier fit
             self.__dict__.pop(stale, None)
         self.classes_ = classes
-        self.class_counts_ = _to_numpy(counts).astype(np.int64)
-        self.priors_ = _to_numpy(counts / counts.sum())
-        self.means_ = _to_numpy(means)
+        self.class_counts_ = to_numpy(counts).astype(np.int64)
+        self.priors_ = to_numpy(counts / counts.sum())
+        self.means_ = to_numpy(means)
         if covariance == "shared":
             # sum_k (N_k / N) Sigma_k = (1 / N) sum_n (x_n - mu_{y_n})(x_n - mu_{y_n})^T
             pooled = centred.T @ centred / X_t.shape[0]  # (d, d)
             pooled = (1.0 - reg_param) * pooled + reg_param * eye
             _cholesky(pooled, "The shared (pooled) covariance matrix", X_t.abs().amax(dim=0))
-            self.covariance_ = _to_numpy(pooled)
+            self.covariance_ = to_numpy(pooled)
         else:
             covariances = torch.empty(n_classes, n_features, n_features, dtype=dtype, device=device)
             labels = classes.tolist()  # plain Python values for the messages
@@ -300,7 +253,7 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
                 covariances[k] = (1.0 - reg_param) * (rows.T @ rows) / counts[k] + reg_param * eye
                 what = f"The covariance matrix of class {labels[k]!r}"
                 _cholesky(covariances[k], what, X_t[index == k].abs().amax(dim=0))
-            self.covariances_ = _to_numpy(covariances)
+            self.covariances_ = to_numpy(covariances)
         return self
 
     # ----------------------------------------------------------- internals
@@ -308,7 +261,7 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         """Device, dtype and the fitted parameters as tensors."""
         check_is_fitted(self)
         device = resolve_device(self.device)
-        dtype = _compute_dtype(device)
+        dtype = compute_dtype(device)
         means = torch.as_tensor(self.means_, dtype=dtype, device=device)  # (K, d)
         log_priors = torch.log(torch.as_tensor(self.priors_, dtype=dtype, device=device))  # (K,)
         if hasattr(self, "covariance_"):
@@ -332,8 +285,8 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         times slower than over the first one.
         """
         device, dtype, means, log_priors, factors = self._fitted()
-        X = validate_data(self, _host_array(X), dtype=np.float64, order="C", reset=False)
-        X_t = _to_torch(X, device, dtype)  # (n, d)
+        X = validate_data(self, host_array(X), dtype=np.float64, order="C", reset=False)
+        X_t = to_torch(X, device, dtype)  # (n, d)
         n_features = X_t.shape[1]
         # Whiten with L^{-1}: ||L^{-1}(x - mu)||^2 = (x - mu)^T Sigma^{-1} (x - mu).
         white_x = torch.linalg.solve_triangular(factors, X_t.T, upper=False)  # (1|K, d, n)
@@ -367,8 +320,8 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         """
         scores = self._log_joint(X)  # (K, n)
         if len(scores) == 2:
-            return _to_numpy(scores[1] - scores[0])  # (n,)
-        return _to_numpy(scores.T)
+            return to_numpy(scores[1] - scores[0])  # (n,)
+        return to_numpy(scores.T)
 
     def predict_log_proba(self, X) -> np.ndarray:
         """Log posterior probabilities, by a log-softmax of the log joint densities.
@@ -381,7 +334,7 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        return _to_numpy(torch.log_softmax(self._log_joint(X), dim=0).T)
+        return to_numpy(torch.log_softmax(self._log_joint(X), dim=0).T)
 
     def predict_proba(self, X) -> np.ndarray:
         r"""Posterior probabilities :math:`P(C_k \mid x)`; each row sums to 1.
@@ -395,7 +348,7 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        return _to_numpy(torch.softmax(self._log_joint(X), dim=0).T)
+        return to_numpy(torch.softmax(self._log_joint(X), dim=0).T)
 
     def predict(self, X) -> np.ndarray:
         """The class of largest posterior probability.
@@ -472,5 +425,5 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         weights = sigma_inv_mu  # (K, d)
         biases = -0.5 * quadratic + log_priors  # (K,)
         if len(self.classes_) == 2:
-            return _to_numpy(weights[1] - weights[0]), np.float64(float(biases[1] - biases[0]))
-        return _to_numpy(weights), _to_numpy(biases)
+            return to_numpy(weights[1] - weights[0]), np.float64(float(biases[1] - biases[0]))
+        return to_numpy(weights), to_numpy(biases)

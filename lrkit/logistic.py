@@ -24,15 +24,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from lrkit._estimator import compute_dtype, host_array, host_labels, to_numpy, to_torch
 from lrkit._validation import _describe, as_tensor, check_choice, check_finite, check_positive
 from lrkit.device import resolve_device
-from lrkit.generative import (
-    _compute_dtype,
-    _host_array,
-    _host_labels,
-    _to_numpy,
-    _to_torch,
-)
 
 __all__ = ["LogisticRegressionClassifier"]
 
@@ -359,7 +353,7 @@ def _check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
     if sample_weight is None:
         return np.ones(n_samples)
     # np.array (a copy) also takes pandas Series and read-only or other array-likes
-    weight = as_tensor(np.array(_host_array(sample_weight)), "sample_weight")
+    weight = as_tensor(np.array(host_array(sample_weight)), "sample_weight")
     if weight.ndim == 0:  # one number for every sample
         weight = weight.expand(n_samples)
     if weight.shape != (n_samples,):
@@ -539,9 +533,9 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
         tol = check_positive(self.tol, "tol")
         fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
         device = resolve_device(self.device)
-        dtype = _compute_dtype(device)
+        dtype = compute_dtype(device)
 
-        X, y = validate_data(self, _host_array(X), _host_labels(y), dtype=np.float64, order="C")
+        X, y = validate_data(self, host_array(X), host_labels(y), dtype=np.float64, order="C")
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
@@ -556,7 +550,7 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
         index = torch.from_numpy(y_index.astype(np.int64)).to(device)  # (n,)
         binary = len(classes) == 2
         problem = _Problem(
-            features=_to_torch(X, device, dtype),  # (n, d)
+            features=to_torch(X, device, dtype),  # (n, d)
             target=index,
             weight=weight_t / weight_t.sum(),
             penalty=0.0 if math.isinf(C) else 1.0 / (C * float(weight.sum())),
@@ -586,7 +580,7 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=2,
             )
 
-        theta = _to_numpy(theta)  # (m, p1)
+        theta = to_numpy(theta)  # (m, p1)
         self.classes_ = classes
         self.coef_ = np.ascontiguousarray(theta[:, :n_features])
         self.intercept_ = theta[:, n_features].copy() if fit_intercept else np.zeros(len(theta))
@@ -597,12 +591,12 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
     def _scores(self, X) -> torch.Tensor:
         check_is_fitted(self)
         device = resolve_device(self.device)
-        dtype = _compute_dtype(device)
-        X = validate_data(self, _host_array(X), dtype=np.float64, order="C", reset=False)
+        dtype = compute_dtype(device)
+        X = validate_data(self, host_array(X), dtype=np.float64, order="C", reset=False)
         coef = torch.as_tensor(self.coef_, dtype=dtype, device=device)  # (m, d)
         intercept = torch.as_tensor(self.intercept_, dtype=dtype, device=device)  # (m,)
         # classes first: a softmax over a short last dimension is slow
-        return coef @ _to_torch(X, device, dtype).T + intercept[:, None]  # (m, n)
+        return coef @ to_torch(X, device, dtype).T + intercept[:, None]  # (m, n)
 
     def _log_proba(self, X) -> torch.Tensor:
         scores = self._scores(X)  # (m, n)
@@ -622,7 +616,7 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         scores = self._scores(X)  # (m, n)
-        return _to_numpy(scores[0] if len(scores) == 1 else scores.T)
+        return to_numpy(scores[0] if len(scores) == 1 else scores.T)
 
     def predict_log_proba(self, X) -> np.ndarray:
         """Log class probabilities, by log-sigmoid or log-softmax of the scores.
@@ -635,7 +629,7 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        return _to_numpy(self._log_proba(X).T)
+        return to_numpy(self._log_proba(X).T)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities; each row sums to 1, columns follow ``classes_``.
@@ -648,7 +642,7 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        return _to_numpy(torch.exp(self._log_proba(X)).T)
+        return to_numpy(torch.exp(self._log_proba(X)).T)
 
     def predict(self, X) -> np.ndarray:
         """The class of largest probability (for two classes: score > 0).
