@@ -69,6 +69,16 @@ LESSON_NUMBERS: dict[str, list[str]] = {
         "cross-entropy after an extra softmax: 0.6996",
         "-ln(e/(e+1)) = 0.3133",
     ],
+    "plot_04_decision_boundary": [
+        # lrkit's Newton fit and scikit-learn's lbfgs at the same C agree once both converge
+        "lrkit (Newton, tol=1e-8) w = [2.119165, 1.794596] b = -4.005747",
+        "scikit-learn (lbfgs, tol=1e-8) w = [2.119165, 1.794596] b = -4.005747",
+        r"re:largest difference, scikit-learn with tol=1e-8: \d\.\de-0[7-9]",
+        # the Bayes classifier of two unit Gaussians at (0, 0) and (2, 2)
+        "Bayes classifier w = [2.000000, 2.000000] b = -4.000000",
+        "best possible accuracy on average, Phi(sqrt 2): 0.9214",
+        "meshgrid: (4, 5), stacked points: (20, 2), probabilities: (4, 5)",
+    ],
     "plot_05_loss_surfaces": [
         "tutorial, x in [-2, 2): 40 points, 17 labelled 1, 23 labelled 0",
         # machinelearningmastery: cross-entropy reaches 1.0, MSE "about 57 %"
