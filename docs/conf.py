@@ -96,6 +96,12 @@ sphinx_gallery_conf = {
         "# then restart the kernel. On a GPU machine, install the torch build for it."
     ),
     "remove_config_comments": True,
+    # Notebook text cells: pandoc turns the lessons' reStructuredText
+    # (admonitions, roles, raw HTML, display math) into the plain Markdown with
+    # $-math that Jupyter renders, instead of leaving directives as literal text.
+    "pypandoc": {
+        "extra_args": ["--to=markdown_strict+tex_math_dollars+pipe_tables", "--wrap=preserve"]
+    },
     "download_all_examples": True,
     "write_computation_times": True,  # even with SOURCE_DATE_EPOCH set
     "min_reported_time": 0,
@@ -103,6 +109,8 @@ sphinx_gallery_conf = {
     "recommender": {"enable": True, "n_examples": 3},
     "matplotlib_animations": False,
     "capture_repr": ("_repr_html_", "__repr__"),
+    # A cell ending in ax.legend(...) would print "<matplotlib.legend.Legend at 0x...>".
+    "ignore_repr_types": r"matplotlib[.]",
     "junit": str(Path("..") / "sphinx-gallery" / "junit-results.xml"),
     "default_thumb_file": str(HERE / "_static" / "thumb.png"),
 }
@@ -112,6 +120,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = "lrkit: logistic regression and cross-entropy"
 html_static_path = ["_static"]
 html_css_files = ["lrkit.css"]
+html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_context = {"default_mode": "auto"}

@@ -11,6 +11,9 @@ This extension adds what a site built from a library needs on top of that:
   has changed since (or that has no record) loses sphinx-gallery's checksum,
   so it runs again: a stale page never survives a library change.
 * Each lesson page gets a "How this page was run" box from its record.
+* sphinx-gallery's execution-time tables lose the jQuery/DataTables scripts
+  it loads from third-party CDNs: the site requests nothing from another host
+  (the table stays a plain, complete table).
 * References to the top-level shortcuts (``lrkit.train``,
   ``lrkit.LogisticRegression``, ...) resolve to their documented home
   (``lrkit.training.train``, ``lrkit.models.LogisticRegression``, ...), in
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -157,6 +161,16 @@ def _inject_run_box(app, docname: str, source: list[str]) -> None:
             return
 
 
+# The ".. raw:: html" block sphinx-gallery writes above its timing table: CDN
+# stylesheets and scripts for sorting, indented by four spaces under it.
+_CDN_BLOCK = re.compile(r"^  \.\. raw:: html\n\n(?:(?:    .*)?\n)*", re.MULTILINE)
+
+
+def _drop_cdn_scripts(app, docname: str, source: list[str]) -> None:
+    if docname.rsplit("/", 1)[-1] == "sg_execution_times":
+        source[0] = _CDN_BLOCK.sub("", source[0])
+
+
 def _resolve_top_level(app, env, node, contnode):
     """Resolve ``lrkit.<name>`` for the names lrkit re-exports at top level."""
     target = node.get("reftarget", "")
@@ -185,4 +199,5 @@ def setup(app):
     # Before sphinx-gallery's own builder-inited handler (priority 500).
     app.connect("builder-inited", _invalidate_stale_lessons, priority=400)
     app.connect("source-read", _inject_run_box)
+    app.connect("source-read", _drop_cdn_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
