@@ -15,7 +15,7 @@ import pytest
 # The checks import their helpers (_site, _checks, ...) from this folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _site import DOCS, GALLERY, LESSONS  # noqa: E402
+from _site import DOCS, GALLERY, LESSONS
 
 
 def pytest_collection_modifyitems(config, items):

@@ -16,9 +16,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _site import DOCS
 
 import lrkit
-from _site import DOCS
 
 LESSON_DATA = '''
 """
@@ -70,18 +70,39 @@ def tiny_site(tmp_path_factory):
     (gallery / "plot_01_data.py").write_text(textwrap.dedent(LESSON_DATA))
     (gallery / "plot_02_surface.py").write_text(textwrap.dedent(LESSON_SURFACE))
     src = root / "src"
-    shutil.copytree(Path(lrkit.__file__).parent, src / "lrkit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(lrkit.__file__).parent, src / "lrkit", ignore=shutil.ignore_patterns("__pycache__")
+    )
     return root
 
 
 def _build(root: Path) -> dict[str, int]:
     """Build the tiny site; return the mtime of each lesson's run record."""
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), "MPLBACKEND": "Agg", "LRKIT_DEVICE": "cpu"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root / "src"),
+        "MPLBACKEND": "Agg",
+        "LRKIT_DEVICE": "cpu",
+    }
     docs = root / "docs"
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(root / "doctrees"),
-         str(docs), str(root / "html")],
-        env=env, capture_output=True, text=True, timeout=600, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(root / "doctrees"),
+            str(docs),
+            str(root / "html"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=root,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     records = {}
@@ -134,7 +155,9 @@ def lrkit_path_of(root: Path) -> str:
     """Where the tiny site's build imported lrkit from (to be sure it used the copy)."""
     out = subprocess.run(
         [sys.executable, "-c", "import lrkit; print(lrkit.__file__)"],
-        env={**os.environ, "PYTHONPATH": str(root / "src")}, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
         cwd=root,
     )
     return out.stdout.strip()
