@@ -126,6 +126,13 @@ def site(session: nox.Session) -> None:
     session.run("pytest", "tests/site", *args, env=env)
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time lrkit against the obvious alternatives (-- --quick, --only NAME, --reference)."""
+    _install(session, "tests")
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
 @nox.session(venv_backend="none")
 def serve(session: nox.Session) -> None:
     """Serve the built site on http://127.0.0.1:8000 (build it first with -s docs)."""

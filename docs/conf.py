@@ -40,6 +40,7 @@ extensions = [
     "sphinx_design",
     "sphinx-mathjax-offline",
     "lrkit_gallery",
+    "lrkit_benchmarks",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

@@ -250,6 +250,34 @@ def test_optimizer_instance_and_callable_loss():
     assert history.epoch_accuracy[-1] == 1.0
 
 
+@pytest.mark.parametrize(("hidden", "expected"), [((4,), 1), ((512, 512), 2)])
+def test_small_steps_run_on_one_thread_and_the_setting_is_restored(hidden, expected):
+    X, y = data.bands(seed=0)
+    seen = []
+
+    def loss(outputs, target):
+        seen.append(torch.get_num_threads())
+        return F.cross_entropy(outputs, target)
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        train(
+            MLP(2, 2, hidden=hidden),
+            X,
+            y,
+            loss=loss,
+            optimizer="sgd",
+            lr=0.1,
+            epochs=1,
+            batch_size=32,
+        )
+        assert set(seen) == {expected}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(previous)
+
+
 def test_history_repr():
     text = repr(History(step_loss=[1.0], epoch_loss=[0.5], epoch_accuracy=[1.0]))
     assert text == "History(epochs=1, steps=1, loss=0.5, accuracy=1)"
