@@ -627,6 +627,11 @@ def _train_stack(
     if snapshots is not None:
         for history, params in zip(histories, stack.unpack(snapshots), strict=True):
             history.params = params
+    # Each model built by model_fn gets its trained parameters back.
+    for history, model, (final,) in zip(histories, models, stack.unpack([stack.flat]), strict=True):
+        for name, param in model.named_parameters():
+            param.copy_(final[name])
+        history.model = model
     return histories
 
 

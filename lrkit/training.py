@@ -65,6 +65,9 @@ class History:
         With ``validation_data``: the loss and accuracy on it after each epoch.
     seed : int or None
         The seed of the mini-batch shuffling, if any.
+    model : torch.nn.Module or None
+        The trained model: the one passed to :func:`train` (trained in
+        place), or the one :func:`train_ensemble` built for this seed.
     """
 
     step_loss: list[float] = field(default_factory=list)
@@ -74,6 +77,7 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     seed: int | None = None
+    model: nn.Module | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         parts = [f"epochs={len(self.epoch_loss)}", f"steps={len(self.step_loss)}"]
@@ -377,7 +381,9 @@ def train(
     opt = _make_optimizer(optimizer, lr, params)
 
     history = History(
-        params=[_snapshot(model)] if record_params else None, seed=seed if shuffle else None
+        params=[_snapshot(model)] if record_params else None,
+        seed=seed if shuffle else None,
+        model=model,
     )
     enabled = _progress_enabled(progress)
     bar = _progress_bar(epochs, enabled, progress is True, type(model).__name__)

@@ -34,6 +34,13 @@ def _assert_same(got, expected, rtol=1e-9):
             a, b = getattr(g, field), getattr(e, field)
             assert len(a) == len(b), field
             np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12, err_msg=field)
+        # the trained model of each seed is handed back, equal to train's
+        trained, reference = dict(g.model.named_parameters()), dict(e.model.named_parameters())
+        assert list(trained) == list(reference)
+        for name, param in reference.items():
+            np.testing.assert_allclose(
+                trained[name].detach().cpu(), param.detach().cpu(), rtol=rtol, atol=1e-12
+            )
         if e.params is None:
             assert g.params is None
             continue

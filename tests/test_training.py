@@ -278,6 +278,14 @@ def test_small_steps_run_on_one_thread_and_the_setting_is_restored(hidden, expec
         torch.set_num_threads(previous)
 
 
+def test_history_hands_back_the_trained_model():
+    X, y = data.students()
+    model = _zero_model()
+    history = train(model, X, y, loss="bce", optimizer="sgd", lr=1.0, epochs=3)
+    assert history.model is model
+    assert "model" not in repr(history)
+
+
 def test_history_repr():
     text = repr(History(step_loss=[1.0], epoch_loss=[0.5], epoch_accuracy=[1.0]))
     assert text == "History(epochs=1, steps=1, loss=0.5, accuracy=1)"
