@@ -263,7 +263,7 @@ for name, train_acc, test_acc in rows:
     print(f"{name:<44}{train_acc:>10.3f}{test_acc:>10.3f}")
 coef_gap = np.abs(sk_model.coef_ - lr_model.coef_).max()
 agree = np.mean(sk_model.predict(X_test_np) == lr_model.predict(X_test))
-print(f"largest coefficient difference, sklearn vs lrkit: {coef_gap:.1e}")
+# (the exact gap is rounding noise that changes from run to run: show a bound)
 print(f"coefficients agree to 1e-8: {bool(coef_gap < 1e-8)}")
 print(f"test predictions that agree: {agree:.3f}")
 print(f"|w| with C={C:g}: {np.linalg.norm(lr_model.coef_):.2f}")

@@ -90,6 +90,26 @@ LESSON_NUMBERS: dict[str, list[str]] = {
         "exact, float64: loss 25.3342 dL/dw -4.8953 dL/db -0.0825",
         "17 17.0000 100.0000 36.8414 17.0000",  # the lab's 1e-16 caps a point at 36.84
     ],
+    "plot_06_mse_vs_cross_entropy": [
+        "training points: 160, test points: 200",  # the lecture's 160 training points
+        # the slides' two accuracies and what they imply about the lecture's test set
+        "lecture: test-set size implied by the counts: 23/0.72 = 31.9, 21/0.66 = 31.8",
+        "one test point out of 32 = 0.031 of accuracy",
+        "boundary +0.00 above the curve: test accuracy 0.750",  # the Bayes rule
+        "test accuracy of 30 networks per loss (200 test points each)",
+        *(
+            rf"re:{name} \d\.\d{{3}} \d\.\d{{3}} \d\.\d{{3}} \d\.\d{{3}}"
+            for name in ("MSE", "CE", r"softmax \+ CE")
+        ),
+        "units alive in the hidden layers (of 50, 100, 50):",
+    ],
+    "plot_07_four_classes": [
+        "training points: 320 (80 values of x), test points: 400",
+        "Bayes limit for four classes: 0.625 on average",
+        "test accuracy of 30 networks per loss (400 test points each)",
+        r"re:MSE \(one-hot\) right per band: (\d\.\d\d, ){3}\d\.\d\d",
+        r"re:CE right per band: (\d\.\d\d, ){3}\d\.\d\d",
+    ],
     "plot_08_generative_vs_discriminative": [
         # the lecture's generative model: priors and the w, b its Gaussians imply
         "P(C1) = 79/140 = 0.564 (slide: 0.56)",
@@ -100,6 +120,18 @@ LESSON_NUMBERS: dict[str, list[str]] = {
         r"re:max \|predict_proba - sigma\(w\.x \+ b\)\|: \d\.\de-1[4-9]",
         r"re:max \|lrkit - scikit-learn LDA\| over the probabilities: \d\.\de-1[2-9]",
         r"re:max \|lrkit full - scikit-learn QDA\| over the probabilities: \d\.\de-1[2-9]",
+    ],
+    "plot_09_train_test_split": [
+        # scikit-learn's bundled data, split 75/25 with stratification
+        "training samples: 426, test samples: 143, features: 30",
+        "share of benign tumours: training 0.627, test 0.629",
+        # the History's test loss equals scikit-learn's log_loss on the same predictions
+        r"re:test loss (\d\.\d{4}) .*sklearn log_loss on the final test probabilities: \1",
+        # lrkit's estimator reproduces scikit-learn's fit at the same C
+        "sklearn LogisticRegression, C=1 0.991 0.958",
+        "lrkit.LogisticRegressionClassifier, C=1 0.991 0.958",
+        "coefficients agree to 1e-8: True",
+        "test predictions that agree: 1.000",
     ],
     "plot_10_cascading_logistic": [
         "best accuracy among 100,000 random lines: 0.75",
