@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
 
 
 def host_array(value: object) -> object:
@@ -47,3 +49,20 @@ def to_torch(array: np.ndarray, device: torch.device, dtype: torch.dtype) -> tor
 def to_numpy(tensor: torch.Tensor) -> np.ndarray:
     """A tensor back to a float64 numpy array on the host."""
     return tensor.detach().to(device="cpu", dtype=torch.float64).contiguous().numpy()
+
+
+def validate_classification(estimator, X, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check training data the scikit-learn way; return X, the classes and y's class indices.
+
+    Sets ``n_features_in_`` (and ``feature_names_in_``) on ``estimator``, as
+    :func:`sklearn.utils.validation.validate_data` does.
+    """
+    X, y = validate_data(estimator, host_array(X), host_labels(y), dtype=np.float64, order="C")
+    check_classification_targets(y)
+    classes, y_index = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            "y must hold at least two classes to fit a classifier; got one class, "
+            f"{classes.tolist()[0]!r}"
+        )
+    return X, classes, y_index

@@ -26,10 +26,15 @@ import math
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from lrkit._estimator import compute_dtype, host_array, host_labels, to_numpy, to_torch
+from lrkit._estimator import (
+    compute_dtype,
+    host_array,
+    to_numpy,
+    to_torch,
+    validate_classification,
+)
 from lrkit._validation import check_choice, check_fraction
 from lrkit.device import resolve_device
 
@@ -215,14 +220,7 @@ class GaussianGenerativeClassifier(ClassifierMixin, BaseEstimator):
         device = resolve_device(self.device)
         dtype = compute_dtype(device)
 
-        X, y = validate_data(self, host_array(X), host_labels(y), dtype=np.float64, order="C")
-        check_classification_targets(y)
-        classes, y_index = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError(
-                "y must hold at least two classes to fit a classifier; got one class, "
-                f"{classes.tolist()[0]!r}"
-            )
+        X, classes, y_index = validate_classification(self, X, y)
         n_classes, n_features = len(classes), X.shape[1]
 
         X_t = to_torch(X, device, dtype)  # (n, d)

@@ -21,10 +21,15 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from lrkit._estimator import compute_dtype, host_array, host_labels, to_numpy, to_torch
+from lrkit._estimator import (
+    compute_dtype,
+    host_array,
+    to_numpy,
+    to_torch,
+    validate_classification,
+)
 from lrkit._validation import _describe, as_tensor, check_choice, check_finite, check_positive
 from lrkit.device import resolve_device
 
@@ -535,14 +540,7 @@ class LogisticRegressionClassifier(ClassifierMixin, BaseEstimator):
         device = resolve_device(self.device)
         dtype = compute_dtype(device)
 
-        X, y = validate_data(self, host_array(X), host_labels(y), dtype=np.float64, order="C")
-        check_classification_targets(y)
-        classes, y_index = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError(
-                "y must hold at least two classes to fit a classifier; got one class, "
-                f"{classes.tolist()[0]!r}"
-            )
+        X, classes, y_index = validate_classification(self, X, y)
         weight = _check_sample_weight(sample_weight, X.shape[0])
         n_features = X.shape[1]
 
