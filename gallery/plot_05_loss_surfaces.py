@@ -63,7 +63,7 @@ with style():
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
 plot_data_space(X_ibm, y_ibm, -5.0, -10.0, title="IBM lab's data at the start", ax=axes[0])
 plot_data_space(X_mlm, y_mlm, -5.0, -10.0, title="tutorial's data at the start", ax=axes[1])
-fig.suptitle("w = -5, b = -10: the sigmoid (solid) is near 0 everywhere")
+fig.suptitle("w = -5, b = -10: the sigmoid (solid) is near 0 at almost every point")
 
 # %%
 # A loss surface in one broadcast

@@ -68,19 +68,10 @@ plt.show()
 # *On average* matters. Any boundary that runs inside the strip is equally
 # good in expectation, but on a finite test set the coin tosses in the strip
 # favour some boundaries over others. We check this by hand, with the true
-# curve, which a model never sees: a boundary at height :math:`c` above the
-# curve calls class 1 below it, and every :math:`c` between -0.1 and 0.1 is a
-# Bayes classifier.
-
-
-def scaled_cubic(x1):
-    """The lecture's curve at the scaled coordinate x1 in [0, 1]."""
-    x = 20.0 * x1 - 10.0
-    cubic = 3 * x**3 + 2 * x**2 + 5 * x
-    return (cubic + 2850.0) / 6100.0  # f(-10) = -2850, f(10) = 3250
-
-
-offset = X_test[:, 1] - scaled_cubic(X_test[:, 0])  # (200,)
+# curve (:func:`lrkit.data.bands_curve`), which a model never sees: a boundary
+# at height :math:`c` above the curve calls class 1 below it, and every
+# :math:`c` between -0.1 and 0.1 is a Bayes classifier.
+offset = X_test[:, 1] - lrkit.data.bands_curve(X_test[:, 0])  # (200,)
 print(
     f"share of test points in the overlap strip: "
     f"{float((offset.abs() < 0.1).float().mean()):.3f} (expected 0.5)"

@@ -77,17 +77,9 @@ plt.show()
 # at best 50 %. Averaged over the four classes, no classifier beats
 # :math:`(0.75 + 0.5 + 0.5 + 0.75) / 4 = 62.5\,\%`. One best rule splits at
 # the middles of the overlaps, heights 0.2, 0 and -0.2 above the curve; we
-# score it on the test set with the true curve, which the networks never see.
-
-
-def scaled_cubic(x1):
-    """The lecture's curve at the scaled coordinate x1 in [0, 1]."""
-    x = 20.0 * x1 - 10.0
-    cubic = 3 * x**3 + 2 * x**2 + 5 * x
-    return (cubic + 2850.0) / 6100.0  # f(-10) = -2850, f(10) = 3250
-
-
-height = X_test[:, 1] - scaled_cubic(X_test[:, 0])  # (400,)
+# score it on the test set with the true curve (:func:`lrkit.data.bands_curve`),
+# which the networks never see.
+height = X_test[:, 1] - lrkit.data.bands_curve(X_test[:, 0])  # (400,)
 cuts = torch.tensor([-0.2, 0.0, 0.2], device=height.device)
 bayes_pred = 3 - torch.bucketize(height, cuts)  # band 0 on top, band 3 at the bottom
 bayes_accuracy = float((bayes_pred == y_test).float().mean())

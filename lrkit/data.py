@@ -15,7 +15,8 @@ function                           lesson and source
 :func:`cross_entropy_example`      cross-entropy by hand (lecture slide)
 :func:`two_gaussians`              2-D decision boundary (Sheffield lab 6)
 :func:`generative_example`         generative vs discriminative (lecture)
-:func:`bands`                      MSE vs cross-entropy for an MLP (lecture, homework)
+:func:`bands`,                     MSE vs cross-entropy for an MLP (lecture, homework)
+:func:`bands_curve`
 :func:`xor`                        cascading logistic regressions
 :func:`polynomial_target`,         linear regression with torch.nn (Sheffield lab 6B)
 :func:`polynomial_batch`
@@ -35,6 +36,7 @@ from lrkit.device import resolve_device
 
 __all__ = [
     "bands",
+    "bands_curve",
     "breast_cancer",
     "cross_entropy_example",
     "generative_example",
@@ -287,6 +289,39 @@ def _cubic(x: torch.Tensor) -> torch.Tensor:
     return 3 * x**3 + 2 * x**2 + 5 * x
 
 
+def bands_curve(x1) -> torch.Tensor:
+    r"""The noiseless curve of :func:`bands`, in the data's scaled coordinates.
+
+    With :math:`x = 20 x_1 - 10` and :math:`f(x) = 3x^3 + 2x^2 + 5x`, the curve
+    is :math:`(f(x) - f(-10)) / (f(10) - f(-10))`: the cubic scaled to
+    :math:`[0, 1]` over :math:`x \in [-10, 10]`. A point's height above the
+    curve, ``X[:, 1] - bands_curve(X[:, 0])``, tells which bands it can
+    belong to.
+
+    Parameters
+    ----------
+    x1 : tensor-like
+        The first column of the data, in :math:`[0, 1]`.
+
+    Returns
+    -------
+    torch.Tensor
+        Of the same shape, dtype and device as ``x1`` (float64 for lists).
+
+    Examples
+    --------
+    >>> from lrkit.data import bands_curve
+    >>> bands_curve([0.0, 1.0]).tolist()
+    [0.0, 1.0]
+    """
+    x1 = as_tensor(x1, "x1")
+    if not x1.is_floating_point():
+        x1 = x1.double()
+    x = 20.0 * x1 - 10.0
+    low, high = _cubic(torch.tensor(-10.0)), _cubic(torch.tensor(10.0))  # -2850, 3250
+    return (_cubic(x) - low.item()) / (high.item() - low.item())
+
+
 def bands(
     n_classes: int = 2,
     *,
@@ -347,11 +382,7 @@ def bands(
     generator = _generator(seed)
     x = -10.0 + torch.arange(n_points, dtype=torch.float64) * (20.0 / n_points)  # (n_points,)
     x1 = (x + 10.0) / 20.0
-    lo, hi = (
-        _cubic(torch.tensor(-10.0, dtype=torch.float64)),
-        _cubic(torch.tensor(10.0, dtype=torch.float64)),
-    )
-    curve = (_cubic(x) - lo) / (hi - lo)  # (n_points,)
+    curve = bands_curve(x1)  # (n_points,)
     u = low + (high - low) * torch.rand(
         n_points, n_classes, generator=generator, dtype=torch.float64
     )

@@ -72,6 +72,16 @@ def test_bands_reproduce_the_lecture_recipe():
     assert y.tolist() == [0, 1] * 80
 
 
+def test_bands_curve_is_the_scaled_cubic_under_the_bands():
+    x1 = torch.linspace(0, 1, 11, dtype=torch.float64)
+    x = x1.numpy() * 20 - 10
+    f = 3 * x**3 + 2 * x**2 + 5 * x
+    np.testing.assert_allclose(data.bands_curve(x1).numpy(), (f + 2850) / 6100, rtol=1e-12)
+    X, y = data.bands(seed=2, dtype=torch.float64)
+    height = X[:, 1] - data.bands_curve(X[:, 0])
+    assert float(height[y == 0].min()) >= -0.1 and float(height[y == 1].max()) <= 0.1
+
+
 def test_bands_with_four_classes_keep_neighbours_overlapping_alike():
     X, y = data.bands(4, n_points=2000, seed=1, dtype=torch.float64)
     assert X.shape == (8000, 2) and set(y.tolist()) == {0, 1, 2, 3}
