@@ -94,6 +94,14 @@ def repeat(fn: Callable[[], object], repeats: int) -> list[float]:
     return times
 
 
+#: Pause (not timed) after every timed call. torch's OpenMP threads and the BLAS
+#: threads numpy and scikit-learn use keep spinning for a while after a call;
+#: without a pause, each library's idle threads steal the cores from the other's
+#: next call (measured: a 28 ms lrkit fit took 136 ms right after a scikit-learn
+#: fit), which no user running one library at a time would see.
+SETTLE_SECONDS = 0.25
+
+
 def interleave(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
     """Time several functions side by side: A, B, A, B, ... so drifts hit both alike."""
     times: dict[str, list[float]] = {name: [] for name in fns}
@@ -102,6 +110,7 @@ def interleave(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, 
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
+            time.sleep(SETTLE_SECONDS)
     return times
 
 

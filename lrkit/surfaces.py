@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import torch
+import torch.nn.functional as F
 
 from lrkit._objectives import OBJECTIVES, Objective, get_objective
 from lrkit._validation import (
@@ -158,6 +159,12 @@ def _mean_loss(
 ) -> torch.Tensor:
     """Mean loss over the samples for parameters ``w``, ``b`` of broadcastable shapes."""
     z = torch.addcmul(b[..., None], w[..., None], x)  # (*shape, n_samples): b + w x
+    if objective.name == "bce":
+        # (1 - y) z - log sigma(z): the first term is linear in (w, b), so its
+        # mean over the samples is w mean((1 - y) x) + b mean(1 - y), and only
+        # log sigma(z) needs a pass over the whole grid.
+        linear = w * ((1 - target) * x).mean() + b * (1 - target).mean()  # (*shape)
+        return linear - F.logsigmoid(z).mean(dim=-1)
     # The targets broadcast along the leading axes; no copy per grid point.
     return objective.elementwise(z, target).mean(dim=-1)  # (*shape)
 
