@@ -96,10 +96,8 @@ def build_docs(session: nox.Session, *, clean: bool, out: Path = HTML) -> None:
     if clean:
         _clean_docs()
     env = {"SOURCE_DATE_EPOCH": _source_date_epoch(session), "MPLBACKEND": "Agg"}
-    session.run(
-        "sphinx-build", "-W", "-n", "-b", "html", "-d", str(BUILD / "doctrees"),
-        str(DOCS), str(out), env=env,
-    )
+    args = ["-W", "-n", "-b", "html", "-d", str(BUILD / "doctrees"), str(DOCS), str(out)]
+    session.run("sphinx-build", *args, env=env)
 
 
 @nox.session

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -28,9 +29,10 @@ class BenchmarkResults(SphinxDirective):
     """Render a results file of ``benchmarks/run.py`` as a list of tables."""
 
     required_arguments = 1  # the JSON file, relative to the document
-    option_spec = {"class": directives.class_option}
+    option_spec: ClassVar[dict] = {"class": directives.class_option}
 
     def run(self):
+        """Parse the results file into a container of rubrics, tables and goals."""
         path = Path(self.env.relfn2path(self.arguments[0], self.env.docname)[1])
         self.env.note_dependency(str(path))
         if not path.exists():
