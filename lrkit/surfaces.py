@@ -46,7 +46,8 @@ SURFACE_LOSSES: dict[str, str] = {
     name: OBJECTIVES[name].description for name in ("bce", "bce_probs", "mse_probs", "mse")
 }
 
-# Bytes of temporaries allowed for one block of grid rows (values of b). On
+# Bytes of temporaries allowed for one block (samples of a grid, or points of
+# a trajectory). On
 # the CPU, blocks that stay in cache beat one huge broadcast (which pays for
 # fresh pages on every call): 4 MB blocks ran 2-4 times faster than a single
 # 14 MB pass on a 300 x 300 grid. Elsewhere one pass is best, bounded by 256 MB.
@@ -155,25 +156,46 @@ def _range(value: object, name: str) -> tuple[float, float]:
 # The computation
 # --------------------------------------------------------------------------
 def _mean_loss(
-    objective: Objective, x: torch.Tensor, target: torch.Tensor, w: torch.Tensor, b: torch.Tensor
+    objective: Objective,
+    x: torch.Tensor,
+    target: torch.Tensor,
+    w: torch.Tensor,
+    b: torch.Tensor,
+    samples_per_block: int | None = None,
 ) -> torch.Tensor:
-    """Mean loss over the samples for parameters ``w``, ``b`` of broadcastable shapes."""
-    z = torch.addcmul(b[..., None], w[..., None], x)  # (*shape, n_samples): b + w x
+    """Mean loss over the samples for parameters ``w``, ``b`` of broadcastable shapes.
+
+    The samples run along a new leading axis, ``samples_per_block`` of them
+    at a time (all by default), and each block's losses are added into one
+    running total of the parameters' shape: the sum over the samples adds
+    whole contiguous planes instead of reducing a short trailing axis.
+    """
+    shape = torch.broadcast_shapes(w.shape, b.shape)
+    n = x.numel()
+    step = samples_per_block or n
+    lead = (1,) * len(shape)
+    total = torch.zeros(shape, dtype=x.dtype, device=x.device)
+    for start in range(0, n, step):
+        xs = x[start : start + step].reshape(-1, *lead)  # (block, 1, ...)
+        z = torch.addcmul(b, w, xs)  # (block, *shape): b + w x
+        if objective.name == "bce":
+            total -= F.logsigmoid(z).sum(dim=0)
+        else:  # the targets broadcast along the trailing axes; no copy per grid point
+            ts = target[start : start + step].reshape(xs.shape)
+            total += objective.elementwise(z, ts).sum(dim=0)
+    total /= n
     if objective.name == "bce":
-        # (1 - y) z - log sigma(z): the first term is linear in (w, b), so its
-        # mean over the samples is w mean((1 - y) x) + b mean(1 - y), and only
-        # log sigma(z) needs a pass over the whole grid.
-        linear = w * ((1 - target) * x).mean() + b * (1 - target).mean()  # (*shape)
-        return linear - F.logsigmoid(z).mean(dim=-1)
-    # The targets broadcast along the leading axes; no copy per grid point.
-    return objective.elementwise(z, target).mean(dim=-1)  # (*shape)
+        # The loss is (1 - y) z - log sigma(z). Its first term is linear in (w, b),
+        # so its mean over the samples is w mean((1 - y) x) + b mean(1 - y), and
+        # only log sigma(z) needed the pass over every sample above.
+        total += w * ((1 - target) * x).mean() + b * (1 - target).mean()
+    return total
 
 
-def _rows_per_block(n_rows: int, row_elements: int, itemsize: int, device: torch.device) -> int:
-    """How many rows fit in the memory allowed for temporaries (at least one)."""
+def _per_block(n: int, unit_elements: int, itemsize: int, device: torch.device) -> int:
+    """How many units (grid rows, samples) fit in the memory allowed for temporaries."""
     budget = _CPU_BLOCK_BYTES if device.type == "cpu" else _MAX_BYTES
-    per_row = row_elements * itemsize * _TEMPORARIES
-    return max(1, min(n_rows, budget // per_row))
+    return max(1, min(n, budget // (unit_elements * itemsize * _TEMPORARIES)))
 
 
 def grid(
@@ -253,9 +275,10 @@ def loss_surface(
     100. Rows index :math:`b` and columns :math:`w`, the layout of
     ``numpy.meshgrid(w, b)``, so ``Z`` can be passed to ``contour(W, B, Z)``.
 
-    The grid is evaluated as one broadcast ``(n_b, n_w, n_samples)`` tensor
-    expression, in blocks of rows (values of :math:`b`) small enough to stay
-    in cache on the CPU, and below 256 MB of temporaries on a GPU.
+    The grid is evaluated as broadcast ``(samples, n_b, n_w)`` tensor
+    expressions, in blocks of samples small enough to stay in cache on the
+    CPU (one sample at a time on a large grid), and below 256 MB of
+    temporaries on a GPU.
 
     Parameters
     ----------
@@ -318,12 +341,8 @@ def loss_surface(
     x, target = _check_data(X_t, y, objective, dtype, device)  # (n,), (n,)
     w = w.to(device=device, dtype=dtype)  # (n_w,)
     b = b.to(device=device, dtype=dtype)  # (n_b,)
-    rows = _rows_per_block(b.numel(), w.numel() * x.numel(), x.element_size(), device)
-    blocks = [
-        _mean_loss(objective, x, target, w[None, :], b[start : start + rows, None])  # (rows, n_w)
-        for start in range(0, b.numel(), rows)
-    ]
-    return torch.cat(blocks, dim=0)  # (n_b, n_w)
+    samples = _per_block(x.numel(), w.numel() * b.numel(), x.element_size(), device)
+    return _mean_loss(objective, x, target, w[None, :], b[:, None], samples)  # (n_b, n_w)
 
 
 def _scalar_parameter(params: Mapping, suffix: str, index: int) -> torch.Tensor:
@@ -460,7 +479,7 @@ def trajectory(
     x, target = _check_data(X_t, y, objective, dtype, device)  # (n,), (n,)
     w = w.to(device=device, dtype=dtype)  # (n_points,)
     b = b.to(device=device, dtype=dtype)  # (n_points,)
-    rows = _rows_per_block(w.numel(), x.numel(), x.element_size(), device)
+    rows = _per_block(w.numel(), x.numel(), x.element_size(), device)
     losses = [
         _mean_loss(objective, x, target, w[start : start + rows], b[start : start + rows])
         for start in range(0, w.numel(), rows)

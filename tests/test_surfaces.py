@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 import lrkit
 from lrkit import surfaces
-from lrkit.surfaces import Trajectory, grid, loss_surface, trajectory
+from lrkit.surfaces import SURFACE_LOSSES, Trajectory, grid, loss_surface, trajectory
 
 # --------------------------------------------------------------------------
 # Reference computations, written the slow and obvious way
@@ -179,37 +179,39 @@ def test_layout_is_meshgrid_w_b(step):
             torch.testing.assert_close(Z[i, j], expected, rtol=1e-14, atol=0)
 
 
-def test_blocks_give_the_same_surface(step, monkeypatch):
-    X, y = step
+@pytest.mark.parametrize("loss", list(SURFACE_LOSSES))
+def test_blocks_of_samples_give_the_same_surface(step, monkeypatch, loss):
+    X, y = step  # 20 samples
     w, b = grid(15, 13, n=(17, 23), device="cpu")
-    whole = loss_surface(X, y, w, b, device="cpu")
-    calls = []
+    whole = loss_surface(X, y, w, b, loss=loss, device="cpu")
+    blocks = []
     original = surfaces._mean_loss
 
-    def counting(*args):
-        calls.append(args[-1].shape[0])
+    def recording(*args):
+        blocks.append(args[-1])
         return original(*args)
 
-    monkeypatch.setattr(surfaces, "_mean_loss", counting)
-    monkeypatch.setattr(surfaces, "_CPU_BLOCK_BYTES", 5 * 17 * 20 * 8 * surfaces._TEMPORARIES)
-    blocked = loss_surface(X, y, w, b, device="cpu")
-    assert calls == [5, 5, 5, 5, 3]  # 23 rows in blocks of 5
-    torch.testing.assert_close(blocked, whole, rtol=0, atol=0)
+    monkeypatch.setattr(surfaces, "_mean_loss", recording)
+    # Room for the temporaries of 7 samples of this 23 x 17 grid: blocks of 7, 7 and 6.
+    monkeypatch.setattr(surfaces, "_CPU_BLOCK_BYTES", 7 * 17 * 23 * 8 * surfaces._TEMPORARIES)
+    blocked = loss_surface(X, y, w, b, loss=loss, device="cpu")
+    assert blocks == [7]
+    torch.testing.assert_close(blocked, whole, rtol=1e-13, atol=0)
 
 
 def test_large_grid_is_evaluated_in_cache_sized_blocks(step, monkeypatch):
     X, y = step
     w, b = grid(15, 13, n=300, device="cpu")
-    calls = []
+    blocks = []
     original = surfaces._mean_loss
-    monkeypatch.setattr(
-        surfaces, "_mean_loss", lambda *a: calls.append(a[-1].shape[0]) or original(*a)
-    )
+    monkeypatch.setattr(surfaces, "_mean_loss", lambda *a: blocks.append(a[-1]) or original(*a))
     Z = loss_surface(X, y, w, b, device="cpu")
     assert Z.shape == (300, 300)
-    assert len(calls) > 1 and sum(calls) == 300
-    rows = calls[0]
-    assert rows * 300 * 20 * 8 * surfaces._TEMPORARIES <= surfaces._CPU_BLOCK_BYTES
+    (samples,) = blocks
+    assert 1 <= samples < 20
+    assert samples * 300 * 300 * 8 * surfaces._TEMPORARIES <= max(
+        surfaces._CPU_BLOCK_BYTES, 300 * 300 * 8 * surfaces._TEMPORARIES
+    )
 
 
 def test_dtype_follows_the_inputs(step):
