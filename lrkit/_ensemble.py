@@ -67,6 +67,7 @@ from lrkit.models import MLP, LogisticRegression, SoftmaxRegression
 from lrkit.training import (
     OPTIMIZERS,
     History,
+    _batch_sizes,
     _check_model,
     _check_schedule,
     _check_seed,
@@ -566,10 +567,7 @@ def _train_stack(
     row_bytes = M * (X1.shape[1] + run.grad_target.shape[1]) * X1.element_size()
     blocks = _blocks(n_samples, batch_size, max(batch_size, _GATHER_BYTES // row_bytes))
     orders = [_epoch_orders(n_samples, run.shuffle, seed) for seed in seeds]
-    sizes = torch.tensor(
-        [min(batch_size, n_samples - s) for s in range(0, n_samples, batch_size)],
-        dtype=torch.float64,
-    )
+    sizes = _batch_sizes(n_samples, batch_size)
     histories = [History(seed=seed if run.shuffle else None) for seed in seeds]
     snapshots = [stack.snapshot()] if run.record_params else None
     # The outputs of every step's forward pass: the losses and accuracy come from them.

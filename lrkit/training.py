@@ -223,6 +223,14 @@ def _threads_for_step(n_multiply_adds: int, device: torch.device) -> Iterator[No
         torch.set_num_threads(threads)
 
 
+def _batch_sizes(n_samples: int, batch_size: int) -> torch.Tensor:
+    """The number of samples in each step of an epoch (the last may be short), as float64."""
+    return torch.tensor(
+        [min(batch_size, n_samples - s) for s in range(0, n_samples, batch_size)],
+        dtype=torch.float64,
+    )
+
+
 def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
     return {name: p.detach().to("cpu", copy=True) for name, p in model.named_parameters()}
 
@@ -390,6 +398,7 @@ def train(
     orders = _epoch_orders(n_samples, shuffle, seed)
     model.train()
     step_size = batch_size * sum(p.numel() for p in params)  # multiply-adds, roughly
+    sizes = _batch_sizes(n_samples, batch_size)
     try:
         with _threads_for_step(step_size, device):
             for _ in range(epochs):
@@ -413,10 +422,6 @@ def train(
                     if record_params:
                         history.params.append(_snapshot(model))
                 step = torch.stack(batch_losses).double().cpu()
-                sizes = torch.tensor(
-                    [min(batch_size, n_samples - s) for s in range(0, n_samples, batch_size)],
-                    dtype=torch.float64,
-                )
                 history.step_loss += step.tolist()
                 history.epoch_loss.append(float((step * sizes).sum() / n_samples))
                 if labels is not None:
