@@ -278,3 +278,11 @@ def test_settings_name_a_reason_for_every_exception(tmp_path):
     bad.write_text(json.dumps(settings))
     with pytest.raises(ValueError, match="no-dup-id"):
         _checks.html_validate_settings(bad)
+
+
+@pytest.mark.parametrize("ci", ["", "false", "true", "1"])
+def test_a_missing_tool_skips_locally_and_fails_under_ci(monkeypatch, ci):
+    monkeypatch.setenv("CI", ci)
+    expected = pytest.fail.Exception if ci in ("true", "1") else pytest.skip.Exception
+    with pytest.raises(expected, match="no browser here"):
+        _server.skip_or_fail("no browser here")

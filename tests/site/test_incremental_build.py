@@ -76,16 +76,15 @@ def tiny_site(tmp_path_factory):
     return root
 
 
-def _build(root: Path) -> dict[str, int]:
-    """Build the tiny site; return the mtime of each lesson's run record."""
+def _sphinx(root: Path) -> subprocess.CompletedProcess:
+    """Build the tiny site with its private lrkit first on the path."""
     env = {
         **os.environ,
         "PYTHONPATH": str(root / "src"),
         "MPLBACKEND": "Agg",
         "LRKIT_DEVICE": "cpu",
     }
-    docs = root / "docs"
-    result = subprocess.run(
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -95,7 +94,7 @@ def _build(root: Path) -> dict[str, int]:
             "html",
             "-d",
             str(root / "doctrees"),
-            str(docs),
+            str(root / "docs"),
             str(root / "html"),
         ],
         env=env,
@@ -104,9 +103,14 @@ def _build(root: Path) -> dict[str, int]:
         timeout=600,
         cwd=root,
     )
+
+
+def _build(root: Path) -> dict[str, int]:
+    """Build the tiny site; return the mtime of each lesson's run record."""
+    result = _sphinx(root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     records = {}
-    for path in (docs / "auto_examples").glob("*.run.json"):
+    for path in (root / "docs" / "auto_examples").glob("*.run.json"):
         records[path.name.split(".")[0]] = path.stat().st_mtime_ns
     return records
 
@@ -149,6 +153,21 @@ def test_only_what_changed_runs_again(tiny_site):
     assert _executed(fourth, fifth) == {"plot_01_data", "plot_02_surface"}
     html = (tiny_site / "html" / "auto_examples" / "plot_01_data.html").read_text()
     assert re.search(r"students \(6, 2\)", html)
+
+
+def test_a_failing_lesson_fails_the_build_naming_lesson_and_error(tiny_site, tmp_path):
+    root = tmp_path / "broken"
+    for name in ("docs", "gallery", "src"):
+        shutil.copytree(tiny_site / name, root / name)
+    (root / "gallery" / "plot_03_broken.py").write_text(
+        '"""\nBroken\n======\n\nA lesson whose code fails.\n"""\n\n'
+        'raise ValueError("the lesson broke on purpose")\n'
+    )
+    result = _sphinx(root)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-3000:]
+    assert "plot_03_broken.py" in output, output[-3000:]
+    assert "ValueError: the lesson broke on purpose" in output, output[-3000:]
 
 
 def lrkit_path_of(root: Path) -> str:
